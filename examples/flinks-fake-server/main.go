@@ -153,7 +153,7 @@ func runSelftest(s *flinkstest.Server) error {
 		return err
 	}
 	if auth.RequestId == "" {
-		return errors.New("Authorize: no RequestId")
+		return errors.New("authorize: no RequestId")
 	}
 	return nil
 }
