@@ -103,7 +103,9 @@ func TestGockReadRetriedOn5xxThenSucceeds(t *testing.T) {
 	gock.New("https://toolbox-api.private.fin.ag").Post(anchored(dataPath("GetAccountsDetail"))).
 		Reply(200).JSON(map[string]any{"HttpStatusCode": 200, "RequestId": "r1"})
 	c := newClient(t, opts{base: "https://toolbox-api.private.fin.ag/api-prefix", retries: 3, httpClient: hc})
-	var out struct{ RequestID string `json:"RequestId"` }
+	var out struct {
+		RequestID string `json:"RequestId"`
+	}
 	resp, err := c.Do(context.Background(), &transport.Request{Op: "GetAccountsDetail", Method: "POST",
 		Path: "v3/" + customerID + "/BankingServices/GetAccountsDetail", Body: map[string]string{"RequestId": "r1"}, Idempotent: true}, &out)
 	require.NoError(t, err)
@@ -315,7 +317,11 @@ func TestSuccessBodyProblems(t *testing.T) {
 			}))
 			defer srv.Close()
 			c := newClient(t, opts{base: srv.URL})
-			var out struct{ Accounts []struct{ ID string `json:"Id"` } }
+			var out struct {
+				Accounts []struct {
+					ID string `json:"Id"`
+				}
+			}
 			_, err := c.Do(context.Background(), &transport.Request{Op: "Op", Method: "GET", Path: "/x", Idempotent: true}, &out)
 			for _, w := range tc.want {
 				assert.ErrorIs(t, err, w)
