@@ -17,11 +17,11 @@ import (
 // The zero value is null (no amount). Decoding allocates nothing for values
 // of up to 19 significant digits.
 type Amount struct {
-	mag   uint64 // unscaled magnitude
-	scale uint8  // digits after the decimal point
+	mag   uint64  // unscaled magnitude
+	text  *string // literal text for values that do not fit mag/scale (exponents, >19 digits)
+	scale uint8   // digits after the decimal point
 	neg   bool
 	valid bool
-	text  string // literal text for values that do not fit mag/scale (exponents, >19 digits)
 }
 
 // ErrInvalidAmount is returned when text is not a JSON number.
@@ -119,7 +119,8 @@ func (a *Amount) parseLiteral(b []byte) error {
 	if _, ok := new(big.Rat).SetString(string(b)); !ok {
 		return ErrInvalidAmount
 	}
-	*a = Amount{valid: true, text: string(b)}
+	t := string(b)
+	*a = Amount{valid: true, text: &t}
 	return nil
 }
 
@@ -165,8 +166,8 @@ func (a Amount) String() string {
 	if !a.valid {
 		return ""
 	}
-	if a.text != "" {
-		return a.text
+	if a.text != nil {
+		return *a.text
 	}
 	var buf [48]byte
 	return string(a.appendText(buf[:0]))
@@ -241,7 +242,7 @@ func (a Amount) Sign() int {
 	if !a.valid {
 		return 0
 	}
-	if a.text != "" {
+	if a.text != nil {
 		return a.Rat().Sign()
 	}
 	if a.mag == 0 {

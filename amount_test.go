@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -134,4 +135,10 @@ func FuzzAmount(f *testing.F) {
 			t.Fatalf("round trip %q != %q", back.String(), a.String())
 		}
 	})
+}
+
+func TestAmountIsSmall(t *testing.T) {
+	// Three amounts per transaction: keep the type at 24 bytes so a large
+	// accounts-detail response costs little more than float64 fields.
+	assert.LessOrEqual(t, unsafe.Sizeof(bankdata.Amount{}), uintptr(24))
 }

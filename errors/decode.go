@@ -219,13 +219,16 @@ func newAPIError(provider string, status int, body []byte, msg string) *APIError
 
 // NewUnexpected builds the error for a response body that could not be
 // decoded (used by the clients when a 2xx body does not match its model).
+// The message quotes a short excerpt of a text or HTML body, never of a JSON
+// body, which may hold bank data.
 func NewUnexpected(provider string, status int, body []byte, problem string) *APIError {
 	msg := unexpectedPrefix
 	if problem != "" {
 		msg += " (" + problem + ")"
 	}
-	if ex := Excerpt(bytes.TrimSpace(body)); ex != "" {
-		msg += ": " + ex
+	// Quote text and HTML bodies, never JSON ones: those may hold bank data.
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' && t[0] != '[' {
+		msg += ": " + Excerpt(t)
 	}
 	return newAPIError(provider, status, body, msg)
 }

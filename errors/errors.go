@@ -120,13 +120,18 @@ func (e *APIError) describe() string {
 		b.WriteString(e.Code)
 	case e.Number != 0:
 		b.WriteString(strconv.Itoa(e.Number))
-	default:
-		b.WriteString("error")
 	}
 	if e.StatusCode != 0 {
-		b.WriteString(" (HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		b.WriteString(")")
+		if b.Len() > 0 {
+			b.WriteString(" (HTTP ")
+			b.WriteString(strconv.Itoa(e.StatusCode))
+			b.WriteString(")")
+		} else {
+			b.WriteString("HTTP ")
+			b.WriteString(strconv.Itoa(e.StatusCode))
+		}
+	} else if b.Len() == 0 {
+		b.WriteString("error")
 	}
 	if msg := Redact(e.Message); msg != "" {
 		b.WriteString(": ")

@@ -180,7 +180,7 @@ func Example_errorHandling() {
 	// code: CREDENTIALS_ERROR 50002
 	// held: true true
 	// authentication: true
-	// flanks ListEntities: get access token: flanks error (HTTP 403): access_denied
+	// flanks ListEntities: get access token: flanks HTTP 403: access_denied
 }
 
 // Building a report and waiting for it.

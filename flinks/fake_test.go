@@ -436,9 +436,10 @@ func TestFakeAttributes(t *testing.T) {
 	}
 	a, err := c.GetAttributes(ctx, flinks.CustomAttributesRequest{LoginID: login, RequestID: auth.RequestID,
 		Attributes: []string{"average_monthly_income", "count_nsf_90_days"}, LimitDays: 365,
-		AccountCategories: []flinks.Category{flinks.CategoryOperations}})
+		AccountCategories: []flinks.Category{flinks.CategoryOperations}, Detail: []string{"average_monthly_income"}})
 	require.NoError(t, err)
 	require.Len(t, a.Card.Values, 2)
+	require.NotEmpty(t, a.Card.Details, "AttributesDetail {\"Card\": [...]} returns the transactions")
 	_, err = c.GetAttributes(ctx, flinks.CustomAttributesRequest{LoginID: login, RequestID: auth.RequestID,
 		Attributes: []string{"no_such_attribute"}})
 	require.ErrorIs(t, err, sdkerrors.ErrInvalidRequest)

@@ -226,7 +226,26 @@ func parseAttrQuery(rc *reqCtx) (*attrQuery, *apiErr) {
 	if raw != nil {
 		var b flexBool
 		var list []string
+		// The documented shape mirrors Attributes: {"Card": ["name", ...]}.
+		var byLevel map[string][]string
+		if json.Unmarshal(raw, &byLevel) == nil {
+			for level, names := range byLevel {
+				if !strings.EqualFold(level, "Card") {
+					return nil, errInvalidRequest("Only the Card level is supported in AttributesDetail")
+				}
+				list = append(list, names...)
+			}
+			raw = nil
+		}
 		switch {
+		case raw == nil:
+			for _, n := range list {
+				a := attributeByName[strings.ToLower(strings.TrimSpace(n))]
+				if a == nil {
+					return nil, errInvalidRequest("Unknown attribute in AttributesDetail: " + truncate(n, 64))
+				}
+				q.detail[a.name] = true
+			}
 		case json.Unmarshal(raw, &b) == nil:
 			if b {
 				for _, a := range q.names {

@@ -106,7 +106,9 @@ func (c *Client) logDone(st *callState, status int, err error) {
 	}
 	level := slog.LevelDebug
 	if err != nil {
-		level = slog.LevelInfo
+		if !sdkerrors.Is(err, sdkerrors.ErrPending) {
+			level = slog.LevelInfo // pending answers are routine while waiting
+		}
 		var api *sdkerrors.APIError
 		if sdkerrors.As(err, &api) {
 			attrs = append(attrs, errAttrs(api)...)
@@ -127,6 +129,9 @@ func cleanError(ctx context.Context, err error) error {
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
+	}
+	if ne, ok := err.(*sdkerrors.NetworkError); ok {
+		return ne
 	}
 	if ue, ok := err.(*url.Error); ok {
 		return &sdkerrors.NetworkError{Op: ue.Op, Err: stripURL(ue.Err)}

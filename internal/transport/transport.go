@@ -293,7 +293,11 @@ func (c *Client) do(ctx context.Context, r *Request, out any) (*Response, error)
 		return out2, apiErr
 	}
 	capture := &prefixBuffer{max: sdkerrors.MaxBodySize}
-	var src io.Reader = io.TeeReader(io.LimitReader(resp.Body, c.cfg.MaxBodySize+1), capture)
+	if n := resp.ContentLength; n > 0 {
+		capture.buf = make([]byte, 0, min(n, sdkerrors.MaxBodySize))
+	}
+	rec := &errRecorder{r: resp.Body}
+	var src io.Reader = io.TeeReader(io.LimitReader(rec, c.cfg.MaxBodySize+1), capture)
 	if out != nil {
 		dec := json.NewDecoder(src)
 		if derr := dec.Decode(out); derr != nil {
@@ -306,8 +310,12 @@ func (c *Client) do(ctx context.Context, r *Request, out any) (*Response, error)
 				c.logDone(st, resp.StatusCode, nil)
 				return out2, nil
 			}
-			if isReadError(derr) {
-				err := cleanError(ctx, derr)
+			if rec.err != nil || isReadError(derr) {
+				rerr := derr
+				if rec.err != nil {
+					rerr = rec.err
+				}
+				err := cleanError(ctx, &sdkerrors.NetworkError{Op: "read", Err: rerr})
 				c.logDone(st, resp.StatusCode, err)
 				return out2, err
 			}
@@ -319,7 +327,9 @@ func (c *Client) do(ctx context.Context, r *Request, out any) (*Response, error)
 			// A 2xx whose body is an error envelope, or a body that is not
 			// the expected JSON.
 			apiErr := c.decodeError(resp, capture.buf)
-			if apiErr.Code == "" && apiErr.Number == 0 && !apiErr.Is(sdkerrors.ErrUnexpectedResponse) {
+			if apiErr.Code == "" && apiErr.Number == 0 {
+				// No code: report the decode problem, without quoting what may
+				// be bank data.
 				apiErr = sdkerrors.NewUnexpected(c.cfg.Provider, resp.StatusCode, capture.buf, problemOf(derr))
 			}
 			c.logDone(st, resp.StatusCode, apiErr)
@@ -380,6 +390,21 @@ func isReadError(err error) bool {
 	}
 	var ne net.Error
 	return sdkerrors.As(err, &ne) || sdkerrors.IsNetworkError(err) || strings.Contains(err.Error(), "connection")
+}
+
+// errRecorder remembers the first read error other than io.EOF, so a body
+// cut short by the network is told apart from truncated JSON.
+type errRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // prefixBuffer keeps the first max bytes written to it.

@@ -276,7 +276,37 @@ func TestResetMidBody(t *testing.T) {
 	var out map[string]any
 	_, err := c.Do(context.Background(), &transport.Request{Op: "GetAccountsDetail", Method: "POST", Path: "/x", Idempotent: true}, &out)
 	require.Error(t, err)
-	assert.True(t, sdkerrors.IsNetworkError(err) || sdkerrors.Is(err, sdkerrors.ErrUnexpectedResponse), "%T %v", err, err)
+	var ne *sdkerrors.NetworkError
+	assert.ErrorAs(t, err, &ne)
+	assert.True(t, sdkerrors.IsRetryable(err))
+	assert.NotErrorIs(t, err, sdkerrors.ErrUnexpectedResponse)
+	assert.True(t, strings.HasPrefix(err.Error(), "flinks GetAccountsDetail: read: network error: "), err.Error())
+}
+
+func TestBodyShorterThanContentLength(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5000")
+		io.WriteString(w, `{"Accounts":[{"Id":"a"`)
+	}))
+	defer srv.Close()
+	c := newClient(t, opts{base: srv.URL})
+	var out map[string]any
+	_, err := c.Do(context.Background(), &transport.Request{Op: "GetAccountsDetail", Method: "POST", Path: "/x", Idempotent: true}, &out)
+	var ne *sdkerrors.NetworkError
+	require.ErrorAs(t, err, &ne, "%v", err)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+}
+
+func TestUndecodableJSONIsNotQuoted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"Accounts":[{"Holder":{"Name":"Jane Private Doe"}},`)
+	}))
+	defer srv.Close()
+	c := newClient(t, opts{base: srv.URL})
+	var out map[string]any
+	_, err := c.Do(context.Background(), &transport.Request{Op: "GetAccountsDetail", Method: "POST", Path: "/x", Idempotent: true}, &out)
+	assert.ErrorIs(t, err, sdkerrors.ErrUnexpectedResponse)
+	assert.NotContains(t, err.Error(), "Jane")
 }
 
 func TestConnectionRefusedNonIdempotentRetried(t *testing.T) {
