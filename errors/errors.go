@@ -1,32 +1,3 @@
-// Package errors is the shared error model of the bankdata SDK: one
-// [APIError] type for both providers, one sentinel per documented code,
-// category sentinels that cover both providers, the pure body decoders
-// [DecodeFlinks] and [DecodeFlanks], and the retry classification
-// [IsRetryable].
-//
-// It also passes through the standard library's [Is], [As], [Join], [New]
-// and [Unwrap], so application code needs a single import:
-//
-//	import sdkerrors "github.com/bankdata-go/bankdata/errors"
-//
-//	if sdkerrors.Is(err, sdkerrors.ErrInvalidLogin) { ... }
-//	if sdkerrors.Is(err, sdkerrors.ErrTemporary) { ... retry later ... }
-//	var apiErr *sdkerrors.APIError
-//	if sdkerrors.As(err, &apiErr) { log.Print(apiErr.Code, apiErr.RequestID) }
-//
-// # Categories
-//
-// Each code belongs to zero or more categories, so one check covers both
-// providers: [ErrPending], [ErrBadCredentials], [ErrSecurityChallenge],
-// [ErrUserActionRequired], [ErrTemporary], [ErrRateLimited],
-// [ErrSessionInvalid], [ErrAuthentication], [ErrBadRequest], [ErrNotFound],
-// [ErrUnexpectedResponse] and [ErrPollTimeout].
-//
-// # Secrets
-//
-// No error of this package prints a URL, a header or a secret. Messages the
-// server sends are shown with GUIDs and long token-like words replaced by
-// "[redacted]"; the raw text stays in [APIError.Message] and [APIError.Body].
 package errors
 
 import (
