@@ -2,9 +2,6 @@ package flinks
 
 import (
 	"context"
-	"net/http"
-
-	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
 // DaysOfTransactions is how much transaction history GetAccountsDetail
@@ -108,15 +105,7 @@ func (c *Client) GetAccountsSummary(ctx context.Context, req AccountsSummaryRequ
 	}
 	return wait(ctx, c, op, op+"Async", newCallConfig(opts),
 		func(ctx context.Context) (*AccountsSummary, error) {
-			var out AccountsSummary
-			_, err := c.call(ctx, &transport.Request{
-				Op: op, Method: http.MethodPost, Path: bs(op), Header: c.dataHeader(),
-				Body: summaryWire(req), Idempotent: true,
-			}, &out, out.envelope)
-			if err != nil {
-				return nil, c.scrub(err)
-			}
-			return &out, nil
+			return fetch[AccountsSummary](ctx, c, c.postData(op, summaryWire(req)))
 		},
 		func(ctx context.Context) (*AccountsSummary, error) {
 			return c.GetAccountsSummaryAsync(ctx, req.RequestID)
@@ -134,14 +123,7 @@ func (c *Client) GetAccountsSummaryAsync(ctx context.Context, requestID string) 
 	if err := requireID("RequestID", requestID); err != nil {
 		return nil, c.opErr(op, err)
 	}
-	var out AccountsSummary
-	_, err := c.call(ctx, &transport.Request{
-		Op: op, Method: http.MethodGet, Path: bs(op, requestID), Header: c.dataHeader(), Idempotent: true,
-	}, &out, out.envelope)
-	if err != nil {
-		return nil, c.scrub(err)
-	}
-	return &out, nil
+	return fetch[AccountsSummary](ctx, c, c.getAsync(op, requestID))
 }
 
 // GetAccountsDetail returns the accounts with, as asked, their
@@ -168,15 +150,7 @@ func (c *Client) GetAccountsDetail(ctx context.Context, req AccountsDetailReques
 	}
 	return wait(ctx, c, op, op+"Async", newCallConfig(opts),
 		func(ctx context.Context) (*AccountsDetail, error) {
-			var out AccountsDetail
-			_, err := c.call(ctx, &transport.Request{
-				Op: op, Method: http.MethodPost, Path: bs(op), Header: c.dataHeader(),
-				Body: req.wire(), Idempotent: true,
-			}, &out, out.envelope)
-			if err != nil {
-				return nil, c.scrub(err)
-			}
-			return &out, nil
+			return fetch[AccountsDetail](ctx, c, c.postData(op, req.wire()))
 		},
 		func(ctx context.Context) (*AccountsDetail, error) {
 			return c.GetAccountsDetailAsync(ctx, req.RequestID)
@@ -194,12 +168,5 @@ func (c *Client) GetAccountsDetailAsync(ctx context.Context, requestID string) (
 	if err := requireID("RequestID", requestID); err != nil {
 		return nil, c.opErr(op, err)
 	}
-	var out AccountsDetail
-	_, err := c.call(ctx, &transport.Request{
-		Op: op, Method: http.MethodGet, Path: bs(op, requestID), Header: c.dataHeader(), Idempotent: true,
-	}, &out, out.envelope)
-	if err != nil {
-		return nil, c.scrub(err)
-	}
-	return &out, nil
+	return fetch[AccountsDetail](ctx, c, c.getAsync(op, requestID))
 }

@@ -361,12 +361,7 @@ func (a *Attributes) envelope() envelope {
 func (c *Client) getAttributes(ctx context.Context, op string, r *transport.Request, loginID string, opts []CallOption) (*Attributes, error) {
 	defer c.track(loginID)()
 	once := func(ctx context.Context) (*Attributes, error) {
-		var out Attributes
-		_, err := c.call(ctx, r, &out, out.envelope)
-		if err != nil {
-			return nil, c.scrub(err, loginID)
-		}
-		return &out, nil
+		return fetch[Attributes](ctx, c, r, loginID)
 	}
 	return wait(ctx, c, op, op, newCallConfig(opts), once, once)
 }

@@ -279,6 +279,35 @@ func (c *Client) bodyError(resp *transport.Response, env envelope) error {
 }
 
 // call sends r and, on a 2xx, checks the decoded body's envelope.
+// enveloped is a response model whose envelope tells whether a 2xx body is
+// really an error or a pending answer.
+type enveloped[T any] interface {
+	*T
+	envelope() envelope
+}
+
+// fetch sends r and decodes the answer into a new T, checking its
+// envelope; errors are scrubbed of the client's secrets and of secrets.
+func fetch[T any, P enveloped[T]](ctx context.Context, c *Client, r *transport.Request, secrets ...string) (*T, error) {
+	out := P(new(T))
+	if _, err := c.call(ctx, r, out, out.envelope); err != nil {
+		return nil, c.scrub(err, secrets...)
+	}
+	return (*T)(out), nil
+}
+
+// postData is the POST /BankingServices/{op} of a data call (x-api-key).
+func (c *Client) postData(op string, body any) *transport.Request {
+	return &transport.Request{Op: op, Method: http.MethodPost, Path: bs(op), Header: c.dataHeader(),
+		Body: body, Idempotent: true}
+}
+
+// getAsync is the single poll GET /BankingServices/{op}/{requestId}.
+func (c *Client) getAsync(op, requestID string) *transport.Request {
+	return &transport.Request{Op: op, Method: http.MethodGet, Path: bs(op, requestID), Header: c.dataHeader(),
+		Idempotent: true}
+}
+
 func (c *Client) call(ctx context.Context, r *transport.Request, out any, env func() envelope) (*transport.Response, error) {
 	resp, err := c.s.t.Do(ctx, r, out)
 	if err != nil {

@@ -2,9 +2,6 @@ package flinks
 
 import (
 	"context"
-	"net/http"
-
-	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
 // StatementsRequest is the body of POST /GetStatements.
@@ -43,15 +40,7 @@ func (c *Client) GetStatements(ctx context.Context, req StatementsRequest, opts 
 	body := statementsWire(req)
 	return wait(ctx, c, op, op+"Async", newCallConfig(opts),
 		func(ctx context.Context) (*Statements, error) {
-			var out Statements
-			_, err := c.call(ctx, &transport.Request{
-				Op: op, Method: http.MethodPost, Path: bs(op), Header: c.dataHeader(),
-				Body: body, Idempotent: true,
-			}, &out, out.envelope)
-			if err != nil {
-				return nil, c.scrub(err)
-			}
-			return &out, nil
+			return fetch[Statements](ctx, c, c.postData(op, body))
 		},
 		func(ctx context.Context) (*Statements, error) { return c.GetStatementsAsync(ctx, req.RequestID) })
 }
@@ -66,12 +55,5 @@ func (c *Client) GetStatementsAsync(ctx context.Context, requestID string) (*Sta
 	if err := requireID("RequestID", requestID); err != nil {
 		return nil, c.opErr(op, err)
 	}
-	var out Statements
-	_, err := c.call(ctx, &transport.Request{
-		Op: op, Method: http.MethodGet, Path: bs(op, requestID), Header: c.dataHeader(), Idempotent: true,
-	}, &out, out.envelope)
-	if err != nil {
-		return nil, c.scrub(err)
-	}
-	return &out, nil
+	return fetch[Statements](ctx, c, c.getAsync(op, requestID))
 }
