@@ -6,6 +6,8 @@ package transport
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -78,7 +80,7 @@ func NewHTTPClient() *http.Client {
 	c := cleanhttp.DefaultPooledClient()
 	if t, ok := c.Transport.(*http.Transport); ok {
 		t.MaxIdleConns = 256
-		t.MaxIdleConnsPerHost = 128
+		t.MaxIdleConnsPerHost = 256
 	}
 	c.Timeout = DefaultTimeout
 	return c
@@ -292,6 +294,9 @@ func (c *Client) do(ctx context.Context, r *Request, out any) (*Response, error)
 		c.logDone(st, resp.StatusCode, apiErr)
 		return out2, apiErr
 	}
+	if out != nil && resp.ContentLength >= 0 && resp.ContentLength <= min(sdkerrors.MaxBodySize, c.cfg.MaxBodySize) {
+		return c.decodeSmall(ctx, st, resp, out2, out)
+	}
 	capture := &prefixBuffer{max: sdkerrors.MaxBodySize}
 	if n := resp.ContentLength; n > 0 {
 		capture.buf = make([]byte, 0, min(n, sdkerrors.MaxBodySize))
@@ -301,46 +306,146 @@ func (c *Client) do(ctx context.Context, r *Request, out any) (*Response, error)
 	if out != nil {
 		dec := json.NewDecoder(src)
 		if derr := dec.Decode(out); derr != nil {
-			out2.Prefix = capture.buf
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				c.logDone(st, resp.StatusCode, ctxErr)
-				return out2, ctxErr
-			}
-			if derr == io.EOF && resp.StatusCode == 204 {
-				c.logDone(st, resp.StatusCode, nil)
-				return out2, nil
-			}
-			if rec.err != nil || isReadError(derr) {
-				rerr := derr
-				if rec.err != nil {
-					rerr = rec.err
-				}
-				err := cleanError(ctx, &sdkerrors.NetworkError{Op: "read", Err: rerr})
-				c.logDone(st, resp.StatusCode, err)
-				return out2, err
-			}
-			if capture.total > c.cfg.MaxBodySize {
-				e := sdkerrors.NewUnexpected(c.cfg.Provider, resp.StatusCode, nil, "body larger than "+strconv.FormatInt(c.cfg.MaxBodySize, 10)+" bytes")
-				c.logDone(st, resp.StatusCode, e)
-				return out2, e
-			}
-			// A 2xx whose body is an error envelope, or a body that is not
-			// the expected JSON.
-			apiErr := c.decodeError(resp, capture.buf)
-			if apiErr.Code == "" && apiErr.Number == 0 {
-				// No code: report the decode problem, without quoting what may
-				// be bank data.
-				apiErr = sdkerrors.NewUnexpected(c.cfg.Provider, resp.StatusCode, capture.buf, problemOf(derr))
-			}
-			c.logDone(st, resp.StatusCode, apiErr)
-			return out2, apiErr
+			return c.decodeFailed(ctx, st, resp, out2, derr, rec.err, capture.buf, capture.total)
 		}
-	} else {
-		_, _ = io.Copy(io.Discard, io.LimitReader(src, sdkerrors.MaxBodySize))
+	} else if _, cerr := io.Copy(io.Discard, io.LimitReader(src, sdkerrors.MaxBodySize)); cerr != nil {
+		// The caller checks this prefix for an error envelope: one cut short
+		// proves nothing, so the read failure is the outcome.
+		out2.Prefix = capture.buf
+		err := c.bodyReadError(ctx, resp.StatusCode, cerr)
+		c.logDone(st, resp.StatusCode, err)
+		return out2, err
 	}
 	out2.Prefix = capture.buf
 	c.logDone(st, resp.StatusCode, nil)
 	return out2, nil
+}
+
+// decodeFailed is the outcome of an accepted response whose body did not
+// decode into the output value: derr is the decode error, readErr the
+// body's read error (nil if none), prefix the first bytes of the body and
+// total the number of bytes read.
+func (c *Client) decodeFailed(ctx context.Context, st *callState, resp *http.Response, out2 *Response, derr, readErr error, prefix []byte, total int64) (*Response, error) {
+	out2.Prefix = prefix
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		c.logDone(st, resp.StatusCode, ctxErr)
+		return out2, ctxErr
+	}
+	if derr == io.EOF && resp.StatusCode == 204 {
+		c.logDone(st, resp.StatusCode, nil)
+		return out2, nil
+	}
+	if readErr != nil || isReadError(derr) {
+		rerr := derr
+		if readErr != nil {
+			rerr = readErr
+		}
+		err := c.bodyReadError(ctx, resp.StatusCode, rerr)
+		c.logDone(st, resp.StatusCode, err)
+		return out2, err
+	}
+	if total > c.cfg.MaxBodySize {
+		e := sdkerrors.NewUnexpected(c.cfg.Provider, resp.StatusCode, nil, "body larger than "+strconv.FormatInt(c.cfg.MaxBodySize, 10)+" bytes")
+		c.logDone(st, resp.StatusCode, e)
+		return out2, e
+	}
+	// A 2xx whose body is an error envelope, or a body that is not the
+	// expected JSON.
+	apiErr := c.decodeError(resp, prefix)
+	if apiErr.Code == "" && apiErr.Number == 0 {
+		// No code: report the decode problem, without quoting what may be
+		// bank data.
+		apiErr = sdkerrors.NewUnexpected(c.cfg.Provider, resp.StatusCode, prefix, problemOf(derr))
+	}
+	c.logDone(st, resp.StatusCode, apiErr)
+	return out2, apiErr
+}
+
+// decodeSmall handles an accepted response whose Content-Length is at most
+// errors.MaxBodySize (the common case: tokens, sessions, small data
+// answers). It reads the body into one buffer of exactly that size and
+// unmarshals it; that buffer is also Response.Prefix. The streaming path
+// instead copies the body into a prefix buffer as json.Decoder reads it
+// into its own, growing one: here one allocation replaces three, which
+// matters under many concurrent callers. The outcomes are the streaming
+// path's (see unmarshalLikeDecoder).
+func (c *Client) decodeSmall(ctx context.Context, st *callState, resp *http.Response, out2 *Response, out any) (*Response, error) {
+	// Only a RoundTripper other than net/http's can send more than the
+	// announced length: the limit keeps even that within the caps.
+	buf, readErr := readAllSized(io.LimitReader(resp.Body, c.cfg.MaxBodySize+1), resp.ContentLength)
+	prefix := buf
+	if len(prefix) > sdkerrors.MaxBodySize {
+		prefix = prefix[:sdkerrors.MaxBodySize:sdkerrors.MaxBodySize]
+	}
+	if derr := unmarshalLikeDecoder(buf, out); derr != nil {
+		if readErr != nil && derr == io.EOF {
+			// Nothing arrived before the failure: not an empty 204.
+			derr = io.ErrUnexpectedEOF
+		}
+		return c.decodeFailed(ctx, st, resp, out2, derr, readErr, prefix, int64(len(buf)))
+	}
+	out2.Prefix = prefix
+	c.logDone(st, resp.StatusCode, nil)
+	return out2, nil
+}
+
+// readAllSized reads r to its end into a buffer with room for size bytes
+// (growing it only should r hold more); the error is nil at io.EOF.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	buf := make([]byte, 0, size+1) // +1: room to see io.EOF without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf[:len(buf):len(buf)], nil
+		}
+		if err != nil {
+			return buf[:len(buf):len(buf)], err
+		}
+	}
+}
+
+// unmarshalLikeDecoder is json.Unmarshal with the outcomes of
+// json.NewDecoder(bytes.NewReader(b)).Decode(v): io.EOF for an empty (or
+// blank) body, io.ErrUnexpectedEOF for a truncated one, and data after the
+// first JSON value ignored.
+func unmarshalLikeDecoder(b []byte, v any) error {
+	err := json.Unmarshal(b, v)
+	var se *json.SyntaxError
+	if err == nil || !sdkerrors.As(err, &se) {
+		return err
+	}
+	msg := se.Error()
+	switch {
+	case msg == "unexpected end of JSON input":
+		if len(bytes.TrimSpace(b)) == 0 {
+			return io.EOF
+		}
+		return io.ErrUnexpectedEOF
+	case strings.HasSuffix(msg, "after top-level value"):
+		// Unmarshal checks the whole input before it stores anything, so v
+		// is untouched: decode the first value as the streaming path does.
+		return json.NewDecoder(bytes.NewReader(b)).Decode(v)
+	}
+	return err
+}
+
+// bodyReadError is the error for a success body that could not be read:
+// the context's error once it is done; an ErrUnexpectedResponse error for a
+// body whose Content-Encoding does not match it (labelled gzip, yet not
+// gzip: a server fault that a retry will not cure); else a network error.
+func (c *Client) bodyReadError(ctx context.Context, status int, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	var corrupt flate.CorruptInputError
+	if sdkerrors.Is(err, gzip.ErrHeader) || sdkerrors.Is(err, gzip.ErrChecksum) || sdkerrors.As(err, &corrupt) {
+		return sdkerrors.NewUnexpected(c.cfg.Provider, status, nil, "body is not valid for its Content-Encoding")
+	}
+	return cleanError(ctx, &sdkerrors.NetworkError{Op: "read", Err: err})
 }
 
 // DecodeError builds the typed error for a body (used by clients that find
@@ -368,7 +473,7 @@ func problemOf(err error) string {
 	case sdkerrors.As(err, &se):
 		return "invalid JSON at byte " + strconv.FormatInt(se.Offset, 10)
 	case sdkerrors.As(err, &te):
-		return "unexpected JSON " + te.Value + " for " + te.Field
+		return "unexpected JSON " + jsonKind(te.Value) + " for " + te.Field
 	case err == io.EOF:
 		return "empty body"
 	case err == io.ErrUnexpectedEOF:
@@ -562,3 +667,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // PathEscape escapes one path segment.
 func PathEscape(s string) string { return url.PathEscape(s) }
+
+// jsonKind keeps the kind of a json.UnmarshalTypeError value ("number",
+// "string", ...) and drops the value itself, which may be bank data.
+func jsonKind(v string) string {
+	if i := strings.IndexByte(v, ' '); i >= 0 {
+		return v[:i]
+	}
+	return v
+}

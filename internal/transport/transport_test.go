@@ -424,3 +424,42 @@ func TestBadConfig(t *testing.T) {
 	_, err := transport.New(transport.Config{Provider: "flinks"})
 	assert.Error(t, err)
 }
+
+// A body the caller does not decode (out == nil) is still read: a failure
+// to read it is reported, not hidden behind a success or an "unexpected
+// body" built from a prefix cut short.
+func TestUndecodedBodyReadFailureReported(t *testing.T) {
+	var hits atomic.Int32
+	base := resetServer(t, true, &hits)
+	c := newClient(t, opts{base: base})
+	resp, err := c.Do(context.Background(), &transport.Request{Op: "DeleteCard", Method: "DELETE", Path: "/x", Idempotent: true}, nil)
+	var ne *sdkerrors.NetworkError
+	require.ErrorAs(t, err, &ne, "%v", err)
+	assert.Equal(t, "read", ne.Op)
+	assert.NotErrorIs(t, err, sdkerrors.ErrUnexpectedResponse)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+}
+
+// A body labelled Content-Encoding: gzip that is not gzip is a bad answer
+// (ErrUnexpectedResponse), not a network failure worth retrying.
+func TestGzipLabelledBodyThatIsNotGzip(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		io.WriteString(w, `{"Accounts":[{"Id":"a"}]}`)
+	}))
+	defer srv.Close()
+	c := newClient(t, opts{base: srv.URL})
+	for _, decode := range []bool{true, false} {
+		var out any
+		if decode {
+			out = &map[string]any{}
+		}
+		_, err := c.Do(context.Background(), &transport.Request{Op: "GetAccountsDetail", Method: "GET", Path: "/x", Idempotent: true}, out)
+		require.Error(t, err, "decode=%v", decode)
+		assert.ErrorIs(t, err, sdkerrors.ErrUnexpectedResponse, "decode=%v: %v", decode, err)
+		assert.False(t, sdkerrors.IsRetryable(err), "decode=%v: %v", decode, err)
+		var ne *sdkerrors.NetworkError
+		assert.False(t, sdkerrors.As(err, &ne), "decode=%v: %v", decode, err)
+	}
+}
