@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+
+	"github.com/bankdata-go/bankdata/internal/redact"
 )
 
 const unexpectedPrefix = "unexpected response body"
@@ -52,15 +54,15 @@ func DecodeFlinks(status int, body []byte) error {
 		if trimmed[0] == '"' && json.Unmarshal(trimmed, &s) == nil {
 			e.Message = s
 		} else {
-			e.Message = unexpectedPrefix + ": " + Excerpt(trimmed)
+			e.setExcerpt(unexpectedPrefix+": ", trimmed)
 		}
 		return e
 	default:
-		return newAPIError(ProviderFlinks, status, body, unexpectedPrefix+": "+Excerpt(trimmed))
+		return newAPIError(ProviderFlinks, status, body, "").setExcerpt(unexpectedPrefix+": ", trimmed)
 	}
 	var fb flinksBody
 	if err := json.Unmarshal(trimmed, &fb); err != nil {
-		return newAPIError(ProviderFlinks, status, body, unexpectedPrefix+" ("+jsonProblem(err)+"): "+Excerpt(trimmed))
+		return newAPIError(ProviderFlinks, status, body, "").setExcerpt(unexpectedPrefix+" ("+jsonProblem(err)+"): ", trimmed)
 	}
 	code := normalizeFlinksCode(rawString(fb.FlinksCode))
 	effective := status
@@ -125,15 +127,15 @@ func DecodeFlanks(status int, body []byte) error {
 		if trimmed[0] == '"' && json.Unmarshal(trimmed, &s) == nil {
 			e.Message = s
 		} else {
-			e.Message = unexpectedPrefix + ": " + Excerpt(trimmed)
+			e.setExcerpt(unexpectedPrefix+": ", trimmed)
 		}
 		return e
 	default:
-		return newAPIError(ProviderFlanks, status, body, unexpectedPrefix+": "+Excerpt(trimmed))
+		return newAPIError(ProviderFlanks, status, body, "").setExcerpt(unexpectedPrefix+": ", trimmed)
 	}
 	var fb flanksBody
 	if err := json.Unmarshal(trimmed, &fb); err != nil {
-		return newAPIError(ProviderFlanks, status, body, unexpectedPrefix+" ("+jsonProblem(err)+"): "+Excerpt(trimmed))
+		return newAPIError(ProviderFlanks, status, body, "").setExcerpt(unexpectedPrefix+" ("+jsonProblem(err)+"): ", trimmed)
 	}
 	e := newAPIError(ProviderFlanks, status, body, "")
 	isErr := !ok2xx
@@ -172,7 +174,7 @@ func DecodeFlanks(status int, body []byte) error {
 			}
 			isErr = true
 		default:
-			e.Message = Excerpt(fb.Error)
+			e.setExcerpt("", fb.Error)
 			isErr = true
 		}
 	}
@@ -226,11 +228,74 @@ func NewUnexpected(provider string, status int, body []byte, problem string) *AP
 	if problem != "" {
 		msg += " (" + problem + ")"
 	}
+	e := newAPIError(provider, status, body, msg)
 	// Quote text and HTML bodies, never JSON ones: those may hold bank data.
 	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' && t[0] != '[' {
-		msg += ": " + Excerpt(t)
+		e.setExcerpt(msg+": ", t)
 	}
-	return newAPIError(provider, status, body, msg)
+	return e
+}
+
+// excerptSrcMax bounds the bytes an error keeps to rebuild its excerpt.
+const excerptSrcMax = 16 << 10
+
+// setExcerpt sets Message to prefix and a short excerpt of src, and keeps
+// both so that Scrub can rebuild the excerpt without the scrubbed values.
+func (e *APIError) setExcerpt(prefix string, src []byte) *APIError {
+	e.Message = prefix + Excerpt(src)
+	e.excerptPrefix = prefix
+	e.excerptSrc = append([]byte(nil), src[:min(len(src), excerptSrcMax)]...)
+	return e
+}
+
+// Scrub replaces each of values — secrets the caller sent, which a server
+// may echo back: keys, tokens, credentials, ids — in the error's Message
+// and Details with "[redacted]", in their URL- and HTML-escaped forms too.
+// A Message quoting an undecodable body is rebuilt from that body with the
+// values replaced first, so that no part of a value survives the excerpt's
+// cut or the generic redaction of [Redact]. Body keeps the raw bytes.
+// Values shorter than 3 bytes are ignored.
+func (e *APIError) Scrub(values ...string) {
+	if e == nil || len(values) == 0 {
+		return
+	}
+	if e.excerptSrc != nil {
+		e.excerptSrc = []byte(redact.String(string(e.excerptSrc), values...))
+		e.Message = e.excerptPrefix + Excerpt(e.excerptSrc)
+	} else {
+		e.Message = redact.String(e.Message, values...)
+	}
+	for i := range e.Details {
+		e.Details[i].ErrorType = redact.String(e.Details[i].ErrorType, values...)
+		e.Details[i].Field = redact.String(e.Details[i].Field, values...)
+	}
+}
+
+// Scrub calls [APIError.Scrub] with values on every *APIError in err's
+// tree (the error itself and every error it wraps), and returns err.
+func Scrub(err error, values ...string) error {
+	if err == nil || len(values) == 0 {
+		return err
+	}
+	var walk func(e error, depth int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 32 {
+			return
+		}
+		if api, ok := e.(*APIError); ok {
+			api.Scrub(values...)
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap(), depth+1)
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x, depth+1)
+			}
+		}
+	}
+	walk(err, 0)
+	return err
 }
 
 func jsonProblem(err error) string {
@@ -240,7 +305,7 @@ func jsonProblem(err error) string {
 	case stderrors.As(err, &se):
 		return "invalid JSON at byte " + strconv.FormatInt(se.Offset, 10)
 	case stderrors.As(err, &te):
-		return "unexpected JSON " + te.Value + " at byte " + strconv.FormatInt(te.Offset, 10)
+		return "unexpected JSON " + jsonKind(te.Value) + " at byte " + strconv.FormatInt(te.Offset, 10)
 	case stderrors.Is(err, io.ErrUnexpectedEOF):
 		return "truncated JSON"
 	}
@@ -354,4 +419,13 @@ func IsNetworkError(err error) bool {
 		stderrors.Is(err, syscall.ECONNRESET) ||
 		stderrors.Is(err, syscall.ECONNREFUSED) ||
 		stderrors.Is(err, syscall.EPIPE)
+}
+
+// jsonKind keeps the kind of a json.UnmarshalTypeError value ("number",
+// "string", ...) and drops the value itself, which may be bank data.
+func jsonKind(v string) string {
+	if i := strings.IndexByte(v, ' '); i >= 0 {
+		return v[:i]
+	}
+	return v
 }

@@ -66,7 +66,10 @@
 // No error of this package prints a URL, a header or a secret. Messages the
 // server sends are shown with GUIDs and long token-like words replaced by
 // "[redacted]" ([Redact]); the raw text stays in [APIError.Message] and, capped
-// at [MaxBodySize], in [APIError.Body].
+// at [MaxBodySize], in [APIError.Body]. Servers echo input back, so the
+// clients also replace, in every message, the secrets their request carried
+// ([Scrub], [APIError.Scrub]). A [NetworkError] never shows the bytes of a
+// malformed response.
 //
 // # Testing
 //

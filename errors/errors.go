@@ -67,6 +67,12 @@ type APIError struct {
 	// Body is the raw response body, capped at [MaxBodySize]. It may hold
 	// data the server echoed back; never log it as is.
 	Body []byte
+
+	// When Message quotes an excerpt of an undecodable body, excerptPrefix
+	// is the text before the excerpt and excerptSrc the bytes it was cut
+	// from, so that Scrub can rebuild it.
+	excerptPrefix string
+	excerptSrc    []byte
 }
 
 // Error names the provider, the code and the message (with ids and
