@@ -2,7 +2,9 @@ package flanks
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 
 	"github.com/bankdata-go/bankdata/internal/transport"
@@ -45,6 +47,37 @@ type ProductQuery struct {
 	ConnectionIDIn []string      `json:"connection_id_in,omitzero"`
 }
 
+// String describes the product with the connection id redacted.
+func (p Product) String() string {
+	return "flanks.Product{ProductID: " + p.ProductID + ", ProductType: " + string(p.ProductType) +
+		", ConnectionID: " + secret(p.ConnectionID) + ", Name: " + p.Name + ", Balance: " + p.Balance.String() +
+		", Currency: " + p.Currency + ", IBAN: " + p.IBAN + ", Labels: " + fmt.Sprint(p.Labels) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (p Product) GoString() string { return p.String() }
+
+// LogValue makes the product safe to pass to log/slog.
+func (p Product) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("product_id", p.ProductID), slog.String("product_type", string(p.ProductType)),
+		slog.String("connection_id", secret(p.ConnectionID)), slog.String("currency", p.Currency))
+}
+
+// String describes the query with the connection ids redacted.
+func (q ProductQuery) String() string {
+	return "flanks.ProductQuery{ProductIDIn: " + listText(q.ProductIDIn) + ", ProductTypeIn: " + listText(q.ProductTypeIn) +
+		", ConnectionIDIn: " + redactedList(q.ConnectionIDIn) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (q ProductQuery) GoString() string { return q.String() }
+
+// LogValue makes the query safe to pass to log/slog.
+func (q ProductQuery) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("product_id_in", q.ProductIDIn), slog.Any("product_type_in", q.ProductTypeIn),
+		slog.String("connection_id_in", redactedList(q.ConnectionIDIn)))
+}
+
 // ListProducts iterates over products: POST /aggregation/v2/list-products
 // with {"query", "page_token"}, following next_page_token. Breaking out of
 // the loop stops fetching; on failure the iterator yields one (zero, err)
@@ -76,6 +109,38 @@ type TransactionQuery struct {
 	// DateFrom and DateTo bound the transaction date, inclusive.
 	DateFrom Date `json:"date_from,omitzero"`
 	DateTo   Date `json:"date_to,omitzero"`
+}
+
+// String describes the transaction with the connection id redacted.
+func (t Transaction) String() string {
+	return "flanks.Transaction{TransactionID: " + t.TransactionID + ", ProductID: " + t.ProductID +
+		", ConnectionID: " + secret(t.ConnectionID) + ", Amount: " + t.Amount.String() + ", Currency: " + t.Currency +
+		", Date: " + t.Date.String() + ", Description: " + t.Description + ", Labels: " + fmt.Sprint(t.Labels) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (t Transaction) GoString() string { return t.String() }
+
+// LogValue makes the transaction safe to pass to log/slog.
+func (t Transaction) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("transaction_id", t.TransactionID), slog.String("product_id", t.ProductID),
+		slog.String("connection_id", secret(t.ConnectionID)), slog.String("date", t.Date.String()))
+}
+
+// String describes the query with the connection ids redacted.
+func (q TransactionQuery) String() string {
+	return "flanks.TransactionQuery{TransactionIDIn: " + listText(q.TransactionIDIn) + ", ProductIDIn: " + listText(q.ProductIDIn) +
+		", ConnectionIDIn: " + redactedList(q.ConnectionIDIn) + ", DateFrom: " + q.DateFrom.String() + ", DateTo: " + q.DateTo.String() + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (q TransactionQuery) GoString() string { return q.String() }
+
+// LogValue makes the query safe to pass to log/slog.
+func (q TransactionQuery) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("transaction_id_in", q.TransactionIDIn), slog.Any("product_id_in", q.ProductIDIn),
+		slog.String("connection_id_in", redactedList(q.ConnectionIDIn)),
+		slog.String("date_from", q.DateFrom.String()), slog.String("date_to", q.DateTo.String()))
 }
 
 // ListTransactions iterates over transactions:

@@ -1,6 +1,7 @@
 package flanks
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"github.com/bankdata-go/bankdata"
 	sdkerrors "github.com/bankdata-go/bankdata/errors"
 	"github.com/bankdata-go/bankdata/internal/poll"
+	"github.com/bankdata-go/bankdata/internal/redact"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
@@ -43,6 +45,7 @@ type Client struct {
 	clientSecret sealed
 	tokens       *tokenSource
 	logger       *slog.Logger
+	secrets      *redact.Set // the values the log handler redacts; nil when logging is off
 	pollInterval time.Duration
 	pollTimeout  time.Duration
 	pollJitter   float64
@@ -83,7 +86,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		pollInterval: DefaultPollInterval,
 		pollTimeout:  DefaultPollTimeout,
 		pollJitter:   0.1,
-		tokenTimeout: 2 * time.Minute,
+		tokenTimeout: 30 * time.Second,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -95,6 +98,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}
 	if cfg.httpClient == nil {
 		cfg.httpClient = transport.NewHTTPClient()
+	}
+	var secrets *redact.Set
+	if cfg.logger != nil {
+		secrets = redact.NewSet(clientID, clientSecret)
+		cfg.logger = slog.New(redact.NewHandler(cfg.logger.Handler(), secrets))
 	}
 	t, err := transport.New(transport.Config{
 		Provider:     provider,
@@ -116,6 +124,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		clientID:     seal(clientID),
 		clientSecret: seal(clientSecret),
 		logger:       cfg.logger,
+		secrets:      secrets,
 		pollInterval: cfg.pollInterval,
 		pollTimeout:  cfg.pollTimeout,
 		pollJitter:   cfg.pollJitter,
@@ -184,26 +193,80 @@ func cause(err error) error {
 // anything, so the repeat is safe even for calls that are never retried
 // otherwise. The error returned is the cause, not yet wrapped with the
 // operation name.
+//
+// A 2xx body that is an error envelope (see [Client.envelopeError]) is that
+// error: Flanks sometimes answers errors with HTTP 200, and decoding such a
+// body into the expected model would give empty data and no error.
 func (c *Client) send(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
+	resp, err := c.sendRaw(ctx, r, out)
+	if err == nil {
+		err = c.scrub(c.envelopeError(resp), secretsOf(r.Body)...)
+	}
+	return resp, err
+}
+
+// envelopeError returns the error a 2xx body stands for when its top level
+// is an error envelope: a non-empty "error", a numeric "error_code" (v0) or
+// "success": false (v2). Only the top level counts: a session's own
+// error_code ("InvalidCredentials") is data.
+func (c *Client) envelopeError(resp *transport.Response) error {
+	if resp == nil {
+		return nil
+	}
+	b := bytes.TrimSpace(resp.Prefix)
+	if len(b) == 0 || b[0] != '{' || (!bytes.Contains(b, []byte(`"error`)) && !bytes.Contains(b, []byte(`"success"`))) {
+		return nil
+	}
+	var env struct {
+		Error     json.RawMessage `json:"error"`
+		ErrorCode flexInt         `json:"error_code"`
+		Success   json.RawMessage `json:"success"`
+	}
+	if json.Unmarshal(b, &env) != nil {
+		return nil // longer than the captured prefix, or not an envelope
+	}
+	switch string(bytes.TrimSpace(env.Error)) {
+	case "", "null", `""`, "false", "{}":
+	default:
+		return c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix)
+	}
+	if (env.ErrorCode.ok && env.ErrorCode.v != 0) || string(bytes.TrimSpace(env.Success)) == "false" {
+		return c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix)
+	}
+	return nil
+}
+
+// sendRaw is send without the envelope check, for the calls whose success
+// body may carry an error_code next to the result (a credentials token held
+// for security checks, 20003): they read the envelope themselves.
+//
+// The secrets the request carries (its body's, and the access token) are
+// redacted from its log lines while it runs and from the error it returns.
+func (c *Client) sendRaw(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
+	secrets := secretsOf(r.Body)
+	defer c.track(secrets...)()
+	// A token error is shared by every caller waiting for the same fetch:
+	// it was scrubbed once, by the fetch, and must not be touched here.
 	tok, err := c.tokens.token(ctx)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := c.t.Do(ctx, withAuth(r, tok), out)
 	if err == nil || !tokenRefused(err) {
-		return resp, cause(err)
+		return resp, c.scrub(cause(err), append(secrets, tok)...)
 	}
 	c.tokens.invalidate(tok)
 	if c.logger != nil {
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "flanks token refused; refreshing once",
 			slog.String("provider", provider), slog.String("op", r.Op))
 	}
+	old := tok
 	tok, err = c.tokens.token(ctx)
 	if err != nil {
 		return nil, err
 	}
 	resp, err = c.t.Do(ctx, withAuth(r, tok), out)
-	return resp, cause(err)
+	return resp, c.scrub(cause(err), append(secrets, old, tok)...)
 }
 
 func withAuth(r *transport.Request, tok string) *transport.Request {
@@ -234,7 +297,7 @@ func (c *Client) checkSuccess(resp *transport.Response, success *bool) error {
 	if success == nil || *success || resp == nil {
 		return nil
 	}
-	return c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix)
+	return c.scrub(c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix))
 }
 
 // checkBody finds an error envelope in a 2xx body the call did not decode
@@ -246,7 +309,7 @@ func (c *Client) checkBody(resp *transport.Response) error {
 	if sdkerrors.DecodeFlanks(resp.StatusCode, resp.Prefix) == nil {
 		return nil
 	}
-	return c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix)
+	return c.scrub(c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix))
 }
 
 // unexpected is the error for a 2xx body that decoded but lacks what the

@@ -3,6 +3,7 @@ package flanks
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -256,9 +257,7 @@ func (c *Client) CreateSession(ctx context.Context, cfg SessionConfiguration) (*
 	var out sessionResponse
 	resp, err := c.send(ctx, &transport.Request{
 		Op: op, Method: http.MethodPost, Path: "/connect/v2/sessions/create-session",
-		Body: struct {
-			Configuration SessionConfiguration `json:"configuration"`
-		}{cfg},
+		Body: sessionBody{cfg},
 	}, &out)
 	if err != nil {
 		return nil, opError(op, err)
@@ -270,6 +269,11 @@ func (c *Client) CreateSession(ctx context.Context, cfg SessionConfiguration) (*
 	return s, nil
 }
 
+// sessionBody is the body of POST /connect/v2/sessions/create-session.
+type sessionBody struct {
+	Configuration SessionConfiguration `json:"configuration"`
+}
+
 // SessionQuery filters [Client.ListSessions]. A nil slice does not filter;
 // an empty non-nil slice matches nothing.
 type SessionQuery struct {
@@ -277,6 +281,39 @@ type SessionQuery struct {
 	StatusIn       []SessionStatus    `json:"status_in,omitzero"`
 	ConnectionIDIn []string           `json:"connection_id_in,omitzero"`
 	ErrorCodeIn    []SessionErrorCode `json:"error_code_in,omitzero"`
+}
+
+// String describes the query with the connection ids redacted.
+func (q SessionQuery) String() string {
+	return "flanks.SessionQuery{SessionIDIn: " + listText(q.SessionIDIn) + ", StatusIn: " + listText(q.StatusIn) +
+		", ConnectionIDIn: " + redactedList(q.ConnectionIDIn) + ", ErrorCodeIn: " + listText(q.ErrorCodeIn) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (q SessionQuery) GoString() string { return q.String() }
+
+// LogValue makes the query safe to pass to log/slog.
+func (q SessionQuery) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("session_id_in", q.SessionIDIn), slog.Any("status_in", q.StatusIn),
+		slog.String("connection_id_in", redactedList(q.ConnectionIDIn)), slog.Any("error_code_in", q.ErrorCodeIn))
+}
+
+// listText prints a query list: nil (no filter) as "nil", unlike an empty
+// list (which matches nothing).
+func listText[T any](vs []T) string {
+	if vs == nil {
+		return "nil"
+	}
+	return fmt.Sprint(vs)
+}
+
+// redactedList describes a list of secret values by its length only: nil (no
+// filter) prints as "nil", others as "[n redacted]".
+func redactedList(vs []string) string {
+	if vs == nil {
+		return "nil"
+	}
+	return "[" + itoa(len(vs)) + " redacted]"
 }
 
 // ListSessions iterates over Connect v2 sessions:

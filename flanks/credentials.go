@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"hash/maphash"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -341,10 +342,7 @@ func (c *Client) ForceCredentials(ctx context.Context, credentialsToken string, 
 	}
 	resp, err := c.send(ctx, &transport.Request{
 		Op: op, Method: http.MethodPut, Path: "/v0/bank/credentials/status",
-		Body: struct {
-			CredentialsToken string `json:"credentials_token"`
-			Force            Force  `json:"force"`
-		}{credentialsToken, force},
+		Body:       forceBody{credentialsToken, force},
 		Idempotent: true,
 	}, &out)
 	if err != nil {
@@ -366,6 +364,12 @@ func (c *Client) ForceCredentials(ctx context.Context, credentialsToken string, 
 		return "", opError(op, unexpected(resp, "no token in the answer"))
 	}
 	return tok, nil
+}
+
+// forceBody is the body of PUT /v0/bank/credentials/status.
+type forceBody struct {
+	CredentialsToken string `json:"credentials_token"`
+	Force            Force  `json:"force"`
 }
 
 func firstNonEmpty(vs ...string) string {
@@ -392,7 +396,7 @@ func (c *Client) DeleteCredentials(ctx context.Context, credentialsToken string)
 		Body: credentialsTokenBody{credentialsToken},
 	}, nil)
 	if err == nil {
-		err = c.checkBody(resp)
+		err = c.scrub(c.checkBody(resp), credentialsToken)
 	}
 	return opError(op, err)
 }
@@ -431,10 +435,14 @@ func (s CredentialSummary) LogValue() slog.Value {
 // POST /v0/bank/credentials/list with {"page"} for page 1, 2, ... up to the
 // "pages" the server announces. Pages are fetched as the loop advances;
 // breaking out of the loop stops fetching. On failure the iterator yields
-// one (zero, err) pair and stops.
+// one (zero, err) pair and stops. A page that repeats the previous one (a
+// server ignoring the page number while announcing more pages) yields
+// [ErrRepeatedPageToken] instead of looping.
 func (c *Client) ListCredentials(ctx context.Context) iter.Seq2[CredentialSummary, error] {
 	const op = "ListCredentials"
 	return func(yield func(CredentialSummary, error) bool) {
+		seed := maphash.MakeSeed()
+		var prev uint64
 		for page := 1; ; page++ {
 			var out struct {
 				Items []CredentialSummary `json:"items"`
@@ -451,6 +459,12 @@ func (c *Client) ListCredentials(ctx context.Context) iter.Seq2[CredentialSummar
 				yield(CredentialSummary{}, opError(op, err))
 				return
 			}
+			h := summariesHash(seed, out.Items)
+			if page > 1 && len(out.Items) > 0 && h == prev {
+				yield(CredentialSummary{}, opError(op, ErrRepeatedPageToken))
+				return
+			}
+			prev = h
 			for _, it := range out.Items {
 				if !yield(it, nil) {
 					return
@@ -461,6 +475,20 @@ func (c *Client) ListCredentials(ctx context.Context) iter.Seq2[CredentialSummar
 			}
 		}
 	}
+}
+
+// summariesHash identifies a page of credentials (only its hash is kept, so
+// memory stays flat however many pages there are).
+func summariesHash(seed maphash.Seed, items []CredentialSummary) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, it := range items {
+		for _, f := range []string{it.CredentialsToken, it.ExternalID, it.Bank, it.Status} {
+			_, _ = h.WriteString(f)
+			_ = h.WriteByte(0)
+		}
+	}
+	return h.Sum64()
 }
 
 // CreateCredentialsRequest is the body of [Client.CreateCredentials]. It
@@ -575,7 +603,7 @@ func (c *Client) CreateCredentials(ctx context.Context, req CreateCredentialsReq
 		return nil, badArg(op, "bank, username and password are required")
 	}
 	var res CreatedCredentials
-	resp, err := c.send(ctx, &transport.Request{
+	resp, err := c.sendRaw(ctx, &transport.Request{
 		Op: op, Method: http.MethodPost, Path: "/v0/bank/credentials",
 		Body: req, Accept: []int{200, 201, 202},
 	}, &res)
@@ -583,11 +611,11 @@ func (c *Client) CreateCredentials(ctx context.Context, req CreateCredentialsReq
 		return nil, opError(op, err)
 	}
 	if res.CredentialsToken == "" {
-		return nil, opError(op, c.noTokenError(resp))
+		return nil, opError(op, c.scrub(c.noTokenError(resp), secretsOf(req)...))
 	}
 	if resp.StatusCode == http.StatusAccepted || errorCodeOf(resp) == 20003 {
 		res.Delayed = true
-		return &res, opError(op, c.delayedError(resp, res.CredentialsToken, res.Message))
+		return &res, opError(op, c.scrub(c.delayedError(resp, res.CredentialsToken, res.Message), secretsOf(req)...))
 	}
 	return &res, nil
 }
@@ -598,7 +626,7 @@ func (c *Client) noTokenError(resp *transport.Response) error {
 	if resp != nil {
 		api := c.t.DecodeError(resp.StatusCode, resp.Header, resp.Prefix)
 		if api.Code != "" || api.Number != 0 {
-			return api
+			return c.scrub(api)
 		}
 	}
 	return unexpected(resp, "no credentials_token in the answer")
@@ -651,5 +679,6 @@ func (c *Client) delayedError(resp *transport.Response, tok, msg string) error {
 	if api.Message == "" {
 		api.Message = msg
 	}
-	return &DelayedError{CredentialsToken: tok, Message: msg, Err: api}
+	// The token is the result, not part of the error: never print it.
+	return c.scrub(&DelayedError{CredentialsToken: tok, Message: msg, Err: api}, tok)
 }

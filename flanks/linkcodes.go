@@ -97,7 +97,7 @@ func keysOf[V any](m map[string]V) string {
 // credential that already exists, errors.ErrConfigurationError too (HTTP
 // 409).
 func (c *Client) ExchangeLinkCodeDetails(ctx context.Context, code string) (*LinkExchange, error) {
-	const op = "ExchangeLinkCode"
+	const op = "ExchangeLinkCodeDetails"
 	ex, _, err := c.exchange(ctx, op, code)
 	if err != nil {
 		return nil, opError(op, err)
@@ -110,18 +110,16 @@ func (c *Client) exchange(ctx context.Context, op, code string) (*LinkExchange, 
 		return nil, nil, &argError{msg: "code is empty"}
 	}
 	var ex LinkExchange
-	resp, err := c.send(ctx, &transport.Request{
+	resp, err := c.sendRaw(ctx, &transport.Request{
 		Op: op, Method: http.MethodPost, Path: "/v0/platform/link",
-		Body: struct {
-			Code string `json:"code"`
-		}{code},
+		Body:   codeBody{code},
 		Accept: []int{200, 201, 202},
 	}, &ex)
 	if err != nil {
 		return nil, resp, err
 	}
 	if ex.CredentialsToken == "" {
-		return nil, resp, c.noTokenError(resp)
+		return nil, resp, c.scrub(c.noTokenError(resp), code)
 	}
 	ex.Delayed = resp.StatusCode == http.StatusAccepted || errorCodeOf(resp) == 20003
 	if ex.Delayed && c.logger != nil {
@@ -129,6 +127,11 @@ func (c *Client) exchange(ctx context.Context, op, code string) (*LinkExchange, 
 			slog.String("provider", provider), slog.String("op", op))
 	}
 	return &ex, resp, nil
+}
+
+// codeBody is the body of POST /v0/platform/link.
+type codeBody struct {
+	Code string `json:"code"`
 }
 
 // ExchangeLinkCode exchanges a Flanks Link code for the new credential's
@@ -149,7 +152,7 @@ func (c *Client) ExchangeLinkCode(ctx context.Context, code string) (string, err
 		return "", opError(op, err)
 	}
 	if ex.Delayed {
-		return ex.CredentialsToken, opError(op, c.delayedError(resp, ex.CredentialsToken, ex.Message))
+		return ex.CredentialsToken, opError(op, c.scrub(c.delayedError(resp, ex.CredentialsToken, ex.Message), code))
 	}
 	return ex.CredentialsToken, nil
 }

@@ -176,9 +176,11 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithTokenFetchTimeout bounds one shared OAuth token fetch, retries
-// included (default 2 minutes). The fetch runs detached from the context of
+// included (default 30 s). The fetch runs detached from the context of
 // the call that started it, so that one caller giving up does not fail the
 // other callers waiting for the same token; this timeout is what stops it.
+// While a fetch hangs, later calls join it rather than start another, so
+// keep the timeout short: a token request is a small, fast call.
 func WithTokenFetchTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

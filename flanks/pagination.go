@@ -12,7 +12,8 @@ import (
 
 // ErrRepeatedPageToken is yielded (wrapped in the list call's error) when
 // the server hands out a next_page_token it already gave during the same
-// iteration: following it would loop forever.
+// iteration, or (Client.ListCredentials) a page that repeats the previous
+// one: following it would loop forever.
 var ErrRepeatedPageToken = errors.New("next_page_token repeated; stopping to avoid an endless loop")
 
 // pageRequest is the body of every v2 list call: the same query on every
@@ -48,7 +49,7 @@ func paginate[T any](ctx context.Context, c *Client, op, path string, query any)
 				Op: op, Method: http.MethodPost, Path: path, Body: body, Idempotent: true,
 			}, &out)
 			if err == nil {
-				err = c.checkSuccess(resp, out.Success)
+				err = c.scrub(c.checkSuccess(resp, out.Success), secretsOf(body)...)
 			}
 			if err != nil {
 				yield(zero, opError(op, err))

@@ -30,6 +30,23 @@ type tokenSource struct {
 	tok      sealed    // the cached access token
 	exp      time.Time // when to stop using tok (expiry minus a margin)
 	inflight *tokenFetch
+	// recent are the last access tokens fetched: requests in flight may
+	// still carry them, so errors and log lines are scrubbed of them.
+	recent []sealed
+}
+
+// keepTokens is how many access tokens recentTokens keeps.
+const keepTokens = 3
+
+// recentTokens returns the access tokens fetched last.
+func (s *tokenSource) recentTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, len(s.recent))
+	for i, t := range s.recent {
+		out[i] = t.get()
+	}
+	return out
 }
 
 // tokenFetch is one shared fetch; done closes when tok/err are set.
@@ -77,6 +94,12 @@ func (s *tokenSource) run(ctx context.Context, f *tokenFetch) {
 	if err == nil {
 		s.tok = seal(tok)
 		s.exp = time.Now().Add(ttl - tokenMargin(ttl))
+		s.c.secrets.Add(tok)
+		s.recent = append(s.recent, seal(tok))
+		if len(s.recent) > keepTokens {
+			s.c.secrets.Remove(s.recent[0].get())
+			s.recent = append([]sealed(nil), s.recent[1:]...)
+		}
 	}
 	s.inflight = nil
 	f.tok, f.err = seal(tok), err
@@ -129,7 +152,7 @@ func (s *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 		Idempotent: true,
 	}, &out)
 	if err != nil {
-		return "", 0, &TokenError{Err: cause(err)}
+		return "", 0, &TokenError{Err: c.scrub(cause(err))}
 	}
 	if out.AccessToken == "" {
 		return "", 0, &TokenError{Err: unexpected(resp, "no access_token in the token response")}

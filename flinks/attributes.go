@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/bankdata-go/bankdata/internal/transport"
@@ -32,6 +35,19 @@ func (r AttributesRequest) validate() error {
 		return err
 	}
 	return requireID("RequestID", r.RequestID)
+}
+
+// String describes the request with the LoginID redacted.
+func (r AttributesRequest) String() string {
+	return "flinks.AttributesRequest{LoginID: " + redactedIf(r.LoginID) + ", RequestID: " + strconv.Quote(r.RequestID) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (r AttributesRequest) GoString() string { return r.String() }
+
+// LogValue implements slog.LogValuer without the LoginID.
+func (r AttributesRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.Bool("login_id_set", r.LoginID != ""), slog.String("request_id", r.RequestID))
 }
 
 func (r AttributesRequest) path(op string) string {
@@ -84,6 +100,23 @@ type customAttributesWire struct {
 	AccountFilter    *accountIDFilter            `json:"AccountFilter,omitempty"`
 	AttributesDetail map[AttributeLevel][]string `json:"AttributesDetail,omitempty"`
 	LimitDays        int                         `json:"limitDays,omitempty"`
+}
+
+// String describes the request with the LoginID redacted.
+func (r CustomAttributesRequest) String() string {
+	return "flinks.CustomAttributesRequest{LoginID: " + redactedIf(r.LoginID) + ", RequestID: " + strconv.Quote(r.RequestID) +
+		", Attributes: " + fmt.Sprint(r.Attributes) + ", AccountCategories: " + fmt.Sprint(r.AccountCategories) +
+		", AccountIDs: " + fmt.Sprint(r.AccountIDs) + ", Detail: " + fmt.Sprint(r.Detail) +
+		", LimitDays: " + strconv.Itoa(r.LimitDays) + "}"
+}
+
+// GoString makes %#v as safe as %v.
+func (r CustomAttributesRequest) GoString() string { return r.String() }
+
+// LogValue implements slog.LogValuer without the LoginID.
+func (r CustomAttributesRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.Bool("login_id_set", r.LoginID != ""), slog.String("request_id", r.RequestID),
+		slog.Any("attributes", r.Attributes), slog.Int("limit_days", r.LimitDays))
 }
 
 func (r CustomAttributesRequest) validate() error {
@@ -266,6 +299,21 @@ func (c *AttributeCard) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes the Card object the way Flinks sends it — "Id", each
+// attribute under its name, and "AttributesDetail" when there are details
+// — so that an encoded result decodes back to the same value.
+func (c AttributeCard) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(c.Values)+2)
+	for k, v := range c.Values {
+		m[k] = v
+	}
+	m["Id"] = c.ID
+	if len(c.Details) > 0 {
+		m["AttributesDetail"] = c.Details
+	}
+	return json.Marshal(m)
+}
+
 // parseDetails accepts a list of {Attribute, Transactions}, one such object,
 // or an object keyed by attribute name with a transaction list each.
 func parseDetails(raw json.RawMessage) ([]AttributeDetail, error) {
@@ -305,14 +353,14 @@ func parseDetails(raw json.RawMessage) ([]AttributeDetail, error) {
 
 // Attributes is the answer of the attributes endpoints.
 type Attributes struct {
-	HTTPStatusCode int
+	HTTPStatusCode int `json:"HttpStatusCode"`
 	// Card holds the attribute values.
-	Card      AttributeCard
-	Login     *Login
-	RequestID string
+	Card      AttributeCard `json:"Card"`
+	Login     *Login        `json:"Login"`
+	RequestID string        `json:"RequestId"`
 	// FlinksCode and Message are set when the body carries them.
-	FlinksCode string
-	Message    string
+	FlinksCode string `json:"FlinksCode"`
+	Message    string `json:"Message"`
 }
 
 // UnmarshalJSON decodes the answer; a detail list found next to Card

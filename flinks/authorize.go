@@ -340,21 +340,13 @@ type mintError struct{ err error }
 func (e *mintError) Error() string { return "minting the authorize token: " + e.err.Error() }
 func (e *mintError) Unwrap() error { return e.err }
 
-// scrub replaces known secret values in the message of the *APIError
-// inside err (servers sometimes echo input back) and returns err.
+// scrub replaces known secret values — the client's keys and customer id,
+// and the call's own credentials in extra — in the messages of every
+// *APIError inside err (servers sometimes echo input back) and returns err.
 func (c *Client) scrub(err error, extra ...string) error {
 	if err == nil {
 		return nil
 	}
-	var api *sdkerrors.APIError
-	if !sdkerrors.As(err, &api) || api.Message == "" {
-		return err
-	}
 	secrets := append([]string{c.s.customerID, c.s.cfg.apiKey, c.s.cfg.secretKey, c.s.cfg.apiSecret}, extra...)
-	for _, s := range secrets {
-		if len(s) >= 3 && strings.Contains(api.Message, s) {
-			api.Message = strings.ReplaceAll(api.Message, s, "[redacted]")
-		}
-	}
-	return err
+	return sdkerrors.Scrub(err, secrets...)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/bankdata-go/bankdata"
 	sdkerrors "github.com/bankdata-go/bankdata/errors"
 	"github.com/bankdata-go/bankdata/internal/poll"
+	"github.com/bankdata-go/bankdata/internal/redact"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
@@ -49,7 +50,7 @@ type state struct {
 	cfg        config
 	customerID string
 	t          *transport.Client
-	secrets    *secretSet // nil when logging is off
+	secrets    *redact.Set // nil when logging is off
 }
 
 // ErrInvalidArgument is matched (errors.Is) by the errors a method returns
@@ -99,10 +100,10 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		cfg.httpClient = transport.NewHTTPClient()
 	}
-	var secrets *secretSet
+	var secrets *redact.Set
 	if cfg.logger != nil {
-		secrets = newSecretSet(customerID, cfg.apiKey, cfg.secretKey, cfg.apiSecret)
-		cfg.logger = slog.New(&redactingHandler{next: cfg.logger.Handler(), set: secrets})
+		secrets = redact.NewSet(customerID, cfg.apiKey, cfg.secretKey, cfg.apiSecret)
+		cfg.logger = slog.New(redact.NewHandler(cfg.logger.Handler(), secrets))
 	}
 	base := *cfg.baseURL
 	base.Path = base.Path + "/v3/" + customerID

@@ -210,7 +210,10 @@ func jsonProblem(err error) string {
 	case errors.As(err, &se):
 		return "invalid JSON"
 	case errors.As(err, &te):
-		return "unexpected JSON " + te.Value + " for " + te.Field
+		// te.Value is "number 123..." when a number overflows: keep the
+		// JSON type only, never a part of the body.
+		kind, _, _ := strings.Cut(te.Value, " ")
+		return "unexpected JSON " + kind + " for " + te.Field
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "truncated JSON"
 	}
