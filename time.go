@@ -10,7 +10,8 @@ import (
 
 // Date is a calendar date without a time zone ("2025-01-31"). It also
 // decodes the "2021/01/08" spelling and date-times (keeping the date part).
-// The zero value is null.
+// A day the month does not have ("2025-02-31") is ErrInvalidDate. The zero
+// value is null.
 type Date struct {
 	year  int16
 	month uint8
@@ -58,6 +59,11 @@ func (d *Date) parse(s string) error {
 	m, ok2 := atoiFixed(s[5:7])
 	dd, ok3 := atoiFixed(s[8:10])
 	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || dd < 1 || dd > 31 {
+		return ErrInvalidDate
+	}
+	// A day the month does not have ("2025-02-31") is refused, as
+	// time.Parse does: kept, it would print as another date.
+	if time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC).Day() != dd {
 		return ErrInvalidDate
 	}
 	if len(s) > 10 && s[10] != 'T' && s[10] != ' ' {
@@ -125,9 +131,10 @@ func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
 
 // Timestamp is a point in time as the providers send it: zone-less
 // timestamps ("2025-01-31T17:40:54.569261", documented as UTC) decode as
-// UTC; a trailing Z or offset is honoured; "0001-01-01T00:00:00" and null
-// are the zero Timestamp. Epoch numbers (seconds, or milliseconds when
-// larger than 1e12) are accepted too.
+// UTC; a trailing Z or offset is honoured; "0001-01-01T00:00:00" (any time
+// in year 1, UTC) and null are the zero Timestamp. Epoch numbers (seconds,
+// or milliseconds when larger than 1e12) are accepted too. A time after
+// year 9999 is an error: it could not be written back.
 type Timestamp struct {
 	time.Time
 }
@@ -142,6 +149,8 @@ var tsLayouts = []string{
 	"2006-01-02",
 }
 
+var errInvalidTimestamp = errors.New("bankdata: invalid timestamp")
+
 // ParseTimestamp parses the formats Timestamp accepts.
 func ParseTimestamp(s string) (Timestamp, error) {
 	s = strings.TrimSpace(s)
@@ -150,13 +159,24 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	}
 	for _, l := range tsLayouts {
 		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
-			if t.Year() <= 1 {
-				return Timestamp{}, nil
-			}
-			return Timestamp{t}, nil
+			return timestampOf(t)
 		}
 	}
-	return Timestamp{}, errors.New("bankdata: invalid timestamp")
+	return Timestamp{}, errInvalidTimestamp
+}
+
+// timestampOf applies the range rules to a decoded time: year 1 or
+// before (in UTC: the .NET zero "0001-01-01T00:00:00") is the zero
+// Timestamp; after year 9999 is an error, as MarshalJSON could not write
+// it in a form that decodes back.
+func timestampOf(t time.Time) (Timestamp, error) {
+	switch y := t.UTC().Year(); {
+	case y <= 1:
+		return Timestamp{}, nil
+	case y > 9999:
+		return Timestamp{}, errInvalidTimestamp
+	}
+	return Timestamp{t}, nil
 }
 
 // UnmarshalJSON accepts the formats of ParseTimestamp, epoch numbers and null.
@@ -167,19 +187,27 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	if len(b) > 0 && b[0] != '"' {
 		f, err := strconv.ParseFloat(string(b), 64)
-		if err != nil {
-			return errors.New("bankdata: invalid timestamp")
+		// The bounds keep int64(f) defined (and refuse NaN and infinities);
+		// timestampOf refuses what lies beyond year 9999.
+		if err != nil || !(f >= -9e18 && f <= 9e18) {
+			return errInvalidTimestamp
 		}
+		var tm time.Time
 		if f > 1e12 || f < -1e12 {
-			*t = Timestamp{time.UnixMilli(int64(f)).UTC()}
+			tm = time.UnixMilli(int64(f)).UTC()
 		} else {
-			*t = Timestamp{time.Unix(int64(f), 0).UTC()}
+			tm = time.Unix(int64(f), 0).UTC()
 		}
+		v, err := timestampOf(tm)
+		if err != nil {
+			return err
+		}
+		*t = v
 		return nil
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New("bankdata: invalid timestamp")
+		return errInvalidTimestamp
 	}
 	v, err := ParseTimestamp(s)
 	if err != nil {
