@@ -72,12 +72,20 @@ func Until[T any](ctx context.Context, cfg Config, fn func(ctx context.Context, 
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	// Polls are paced from the start of the previous poll, not from its end,
+	// so a slow answer does not push every later poll back: data ready at T
+	// is seen at most one interval (plus one round trip) after T.
+	lastPoll := start
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 || !cfg.Immediate {
-			wait := cfg.Interval
+			wait := cfg.Interval - time.Since(lastPoll)
+			if attempt == 1 {
+				wait = cfg.Interval
+			}
 			if cfg.Jitter > 0 {
 				wait += time.Duration(rand.Float64() * cfg.Jitter * float64(cfg.Interval))
 			}
+			wait = max(wait, 0)
 			remaining := time.Until(deadline)
 			final := false
 			if wait >= remaining {
@@ -97,6 +105,7 @@ func Until[T any](ctx context.Context, cfg Config, fn func(ctx context.Context, 
 		if err := ctx.Err(); err != nil {
 			return zero, err
 		}
+		lastPoll = time.Now()
 		v, err := fn(ctx, attempt)
 		if cfg.OnPoll != nil {
 			cfg.OnPoll(Event{Attempt: attempt, Elapsed: time.Since(start), Err: err})

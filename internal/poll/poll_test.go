@@ -155,3 +155,20 @@ func TestCustomIsPending(t *testing.T) {
 		assert.Equal(t, 4, v)
 	})
 }
+
+func TestSlowPollsDoNotDrift(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var at []time.Duration
+		_, _ = poll.Until(context.Background(), poll.Config{Interval: 10 * time.Second, Timeout: time.Minute},
+			func(ctx context.Context, attempt int) (int, error) {
+				at = append(at, time.Since(start))
+				time.Sleep(3 * time.Second) // a slow answer
+				if attempt == 4 {
+					return 1, nil
+				}
+				return 0, pending
+			})
+		assert.Equal(t, []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second, 40 * time.Second}, at)
+	})
+}
