@@ -200,7 +200,9 @@ func cause(err error) error {
 func (c *Client) send(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
 	resp, err := c.sendRaw(ctx, r, out)
 	if err == nil {
-		err = c.scrub(c.envelopeError(resp), secretsOf(r.Body)...)
+		if err = c.envelopeError(resp); err != nil {
+			err = c.scrub(err, secretsOf(r.Body)...)
+		}
 	}
 	return resp, err
 }
@@ -243,8 +245,9 @@ func (c *Client) envelopeError(resp *transport.Response) error {
 // The secrets the request carries (its body's, and the access token) are
 // redacted from its log lines while it runs and from the error it returns.
 func (c *Client) sendRaw(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
-	secrets := secretsOf(r.Body)
-	defer c.track(secrets...)()
+	if c.secrets != nil { // logging on: redact this call's secrets from its log lines
+		defer c.track(secretsOf(r.Body)...)()
+	}
 	// A token error is shared by every caller waiting for the same fetch:
 	// it was scrubbed once, by the fetch, and must not be touched here.
 	tok, err := c.tokens.token(ctx)
@@ -252,7 +255,11 @@ func (c *Client) sendRaw(ctx context.Context, r *transport.Request, out any) (*t
 		return nil, err
 	}
 	resp, err := c.t.Do(ctx, withAuth(r, tok), out)
-	if err == nil || !tokenRefused(err) {
+	if err == nil {
+		return resp, nil
+	}
+	secrets := secretsOf(r.Body)
+	if !tokenRefused(err) {
 		return resp, c.scrub(cause(err), append(secrets, tok)...)
 	}
 	c.tokens.invalidate(tok)
