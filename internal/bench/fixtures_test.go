@@ -16,6 +16,7 @@ import (
 
 	"github.com/bankdata-go/bankdata/flanks"
 	"github.com/bankdata-go/bankdata/flanks/flankstest"
+	"github.com/bankdata-go/bankdata/internal/benchbase"
 	"github.com/bankdata-go/bankdata/flinks/flinkstest"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
@@ -248,62 +249,12 @@ func cannedServer(b testing.TB, ready func() bool, count func()) *httptest.Serve
 
 // ---- the hand-written baseline ----
 
-// What a hand-written Flinks client would declare: float64 money, string
-// dates.
-type baseTransaction struct {
-	ID          string  `json:"Id"`
-	Date        string  `json:"Date"`
-	Code        *string `json:"Code"`
-	Description string  `json:"Description"`
-	Debit       float64 `json:"Debit"`
-	Credit      float64 `json:"Credit"`
-	Balance     float64 `json:"Balance"`
-}
-
-type baseAccount struct {
-	ID             string `json:"Id"`
-	Title          string `json:"Title"`
-	AccountNumber  string `json:"AccountNumber"`
-	LastFourDigits string `json:"LastFourDigits"`
-	Balance        struct {
-		Available float64 `json:"Available"`
-		Current   float64 `json:"Current"`
-		Limit     float64 `json:"Limit"`
-	} `json:"Balance"`
-	Category    string `json:"Category"`
-	Type        string `json:"Type"`
-	Currency    string `json:"Currency"`
-	AccountType string `json:"AccountType"`
-	Holder      *struct {
-		Name    string `json:"Name"`
-		Address *struct {
-			CivicAddress, City, Province, PostalCode, POBox, Country string
-		} `json:"Address"`
-		Email       string `json:"Email"`
-		PhoneNumber string `json:"PhoneNumber"`
-	} `json:"Holder"`
-	TransitNumber     string            `json:"TransitNumber"`
-	InstitutionNumber string            `json:"InstitutionNumber"`
-	OverdraftLimit    float64           `json:"OverdraftLimit"`
-	Transactions      []baseTransaction `json:"Transactions"`
-}
-
-type baseDetail struct {
-	HTTPStatusCode  int           `json:"HttpStatusCode"`
-	Accounts        []baseAccount `json:"Accounts"`
-	InstitutionName string        `json:"InstitutionName"`
-	Login           *struct {
-		Username           string `json:"Username"`
-		IsScheduledRefresh bool   `json:"IsScheduledRefresh"`
-		LastRefresh        string `json:"LastRefresh"`
-		Type               string `json:"Type"`
-		ID                 string `json:"Id"`
-	} `json:"Login"`
-	InstitutionID int    `json:"InstitutionId"`
-	Institution   string `json:"Institution"`
-	RequestID     string `json:"RequestId"`
-	FlinksCode    string `json:"FlinksCode"`
-}
+// The baseline's models: what a hand-written client would declare.
+type (
+	baseTransaction = benchbase.Transaction
+	baseAccount     = benchbase.Account
+	baseDetail      = benchbase.Detail
+)
 
 type baseAuthorize struct {
 	HTTPStatusCode int    `json:"HttpStatusCode"`
