@@ -16,8 +16,8 @@ import (
 
 	"github.com/bankdata-go/bankdata/flanks"
 	"github.com/bankdata-go/bankdata/flanks/flankstest"
-	"github.com/bankdata-go/bankdata/internal/benchbase"
 	"github.com/bankdata-go/bankdata/flinks/flinkstest"
+	"github.com/bankdata-go/bankdata/internal/benchbase"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
