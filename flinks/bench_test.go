@@ -72,12 +72,9 @@ func benchPayload(b *testing.B, perAccount int) ([]byte, string) {
 	return p.body, p.rid
 }
 
-// The baseline's models: what a hand-written client would declare.
-type (
-	baseTransaction = benchbase.Transaction
-	baseAccount     = benchbase.Account
-	baseDetail      = benchbase.Detail
-)
+// baseDetail is the baseline's model: what a hand-written client would
+// declare.
+type baseDetail = benchbase.Detail
 
 func BenchmarkGetAccountsDetail(b *testing.B) {
 	for _, per := range []int{8000, 12600} {

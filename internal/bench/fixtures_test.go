@@ -249,12 +249,9 @@ func cannedServer(b testing.TB, ready func() bool, count func()) *httptest.Serve
 
 // ---- the hand-written baseline ----
 
-// The baseline's models: what a hand-written client would declare.
-type (
-	baseTransaction = benchbase.Transaction
-	baseAccount     = benchbase.Account
-	baseDetail      = benchbase.Detail
-)
+// baseDetail is the baseline's model: what a hand-written client would
+// declare.
+type baseDetail = benchbase.Detail
 
 type baseAuthorize struct {
 	HTTPStatusCode int    `json:"HttpStatusCode"`
