@@ -15,6 +15,7 @@ import (
 	"time"
 
 	sdkerrors "github.com/bankdata-go/bankdata/errors"
+	"github.com/bankdata-go/bankdata/internal/jsontest"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
@@ -25,29 +26,6 @@ import (
 // maxFuzzBody keeps executions short: go test minimizes every new input at
 // a cost quadratic in its size.
 const maxFuzzBody = 4 << 10
-
-// roundTrip decodes data into a T and, when that works, checks that the
-// value encodes and that its encoding is stable: decoding it again and
-// encoding gives the same bytes. It reports whether data decoded.
-func roundTrip[T any](t *testing.T, data []byte) (T, bool) {
-	var v T
-	if json.Unmarshal(data, &v) != nil {
-		return v, false
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("%T decoded but does not encode: %v", v, err)
-	}
-	var v2 T
-	if err := json.Unmarshal(b, &v2); err != nil {
-		t.Fatalf("%T: its own encoding does not decode: %v\n%s", v, err, b)
-	}
-	b2, err := json.Marshal(v2)
-	if err != nil || !bytes.Equal(b, b2) {
-		t.Fatalf("%T: encoding is not stable (%v):\n%s\n%s", v, err, b, b2)
-	}
-	return v, true
-}
 
 // rendering is what a caller sees when printing or logging v.
 type rendering interface {
@@ -111,57 +89,57 @@ func FuzzFlanksModels(f *testing.F) {
 		}
 		switch model % 16 {
 		case 0:
-			if s, ok := roundTrip[CredentialStatus](t, data); ok {
+			if s, ok := jsontest.RoundTrip[CredentialStatus](t, data); ok {
 				_ = s.ActionRequired()
 				o := s
 				o.ResetToken, o.SCAToken, o.TransactionToken = swap(s.ResetToken), swap(s.SCAToken), swap(s.TransactionToken)
 				redacts(t, s, o)
 			}
 		case 1:
-			if ps, ok := roundTrip[[]Portfolio](t, data); ok {
+			if ps, ok := jsontest.RoundTrip[[]Portfolio](t, data); ok {
 				for _, p := range ps {
 					_ = p.Balance.String()
 					_ = p.UpdatedAtTimestamp
 				}
 			}
 		case 2:
-			roundTrip[[]Investment](t, data)
+			jsontest.RoundTrip[[]Investment](t, data)
 		case 3:
-			roundTrip[[]InvestmentTransaction](t, data)
+			jsontest.RoundTrip[[]InvestmentTransaction](t, data)
 		case 4:
-			roundTrip[[]Account](t, data)
+			jsontest.RoundTrip[[]Account](t, data)
 		case 5:
-			roundTrip[[]AccountTransaction](t, data)
+			jsontest.RoundTrip[[]AccountTransaction](t, data)
 		case 6:
-			roundTrip[[]Liability](t, data)
-			roundTrip[[]LiabilityTransaction](t, data)
+			jsontest.RoundTrip[[]Liability](t, data)
+			jsontest.RoundTrip[[]LiabilityTransaction](t, data)
 		case 7:
-			roundTrip[[]Card](t, data)
-			roundTrip[[]CardTransaction](t, data)
+			jsontest.RoundTrip[[]Card](t, data)
+			jsontest.RoundTrip[[]CardTransaction](t, data)
 		case 8:
-			roundTrip[Identity](t, data)
-			roundTrip[[]Holder](t, data)
+			jsontest.RoundTrip[Identity](t, data)
+			jsontest.RoundTrip[[]Holder](t, data)
 		case 9:
-			if e, ok := roundTrip[LinkExchange](t, data); ok {
+			if e, ok := jsontest.RoundTrip[LinkExchange](t, data); ok {
 				o := e
 				o.CredentialsToken = swap(e.CredentialsToken)
 				redacts(t, e, o)
 			}
-			if r, ok := roundTrip[CreatedCredentials](t, data); ok {
+			if r, ok := jsontest.RoundTrip[CreatedCredentials](t, data); ok {
 				o := r
 				o.CredentialsToken = swap(r.CredentialsToken)
 				redacts(t, r, o)
 			}
-			if codes, ok := roundTrip[[]LinkCode](t, data); ok {
+			if codes, ok := jsontest.RoundTrip[[]LinkCode](t, data); ok {
 				for _, l := range codes {
 					o := l
 					o.Code = swap(l.Code)
 					redacts(t, l, o)
 				}
 			}
-			roundTrip[[]Entity](t, data)
+			jsontest.RoundTrip[[]Entity](t, data)
 		case 10:
-			if s, ok := roundTrip[Session](t, data); ok {
+			if s, ok := jsontest.RoundTrip[Session](t, data); ok {
 				o := s
 				o.ConnectionID = swap(s.ConnectionID)
 				redacts(t, s, o)
@@ -170,33 +148,33 @@ func FuzzFlanksModels(f *testing.F) {
 			var r sessionResponse
 			_ = json.Unmarshal(data, &r)
 		case 11:
-			if r, ok := roundTrip[Report](t, data); ok {
+			if r, ok := jsontest.RoundTrip[Report](t, data); ok {
 				_ = r.Status.Final()
 			}
-			roundTrip[ReportContent](t, data)
-			roundTrip[Letter](t, data)
-			roundTrip[page[ReportTemplate]](t, data)
+			jsontest.RoundTrip[ReportContent](t, data)
+			jsontest.RoundTrip[Letter](t, data)
+			jsontest.RoundTrip[page[ReportTemplate]](t, data)
 		case 12:
-			if r, ok := roundTrip[linkResponse](t, data); ok {
+			if r, ok := jsontest.RoundTrip[linkResponse](t, data); ok {
 				_ = r.link()
 			}
-			roundTrip[linkList](t, data)
+			jsontest.RoundTrip[linkList](t, data)
 		case 13:
-			if p, ok := roundTrip[page[Product]](t, data); ok {
+			if p, ok := jsontest.RoundTrip[page[Product]](t, data); ok {
 				for _, it := range p.Items {
 					o := it
 					o.ConnectionID = swap(it.ConnectionID)
 					redacts(t, it, o)
 				}
 			}
-			if p, ok := roundTrip[page[Transaction]](t, data); ok {
+			if p, ok := jsontest.RoundTrip[page[Transaction]](t, data); ok {
 				for _, it := range p.Items {
 					o := it
 					o.ConnectionID = swap(it.ConnectionID)
 					redacts(t, it, o)
 				}
 			}
-			roundTrip[page[Connector]](t, data)
+			jsontest.RoundTrip[page[Connector]](t, data)
 		case 14:
 			var list struct {
 				Items []CredentialSummary `json:"items"`
@@ -210,7 +188,7 @@ func FuzzFlanksModels(f *testing.F) {
 					redacts(t, s, o)
 				}
 			}
-			roundTrip[tokenResponse](t, data)
+			jsontest.RoundTrip[tokenResponse](t, data)
 			var q SessionQuery
 			if json.Unmarshal(data, &q) == nil {
 				o := q

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	sdkerrors "github.com/bankdata-go/bankdata/errors"
+	"github.com/bankdata-go/bankdata/internal/jsontest"
 	"github.com/bankdata-go/bankdata/internal/transport"
 )
 
@@ -25,30 +26,6 @@ import (
 // maxFuzzBody keeps each execution (and the minimization of new inputs,
 // which go test runs for up to a minute each) short.
 const maxFuzzBody = 4 << 10
-
-// roundTrip decodes data into a T and, when that works, checks that the
-// value encodes and that its encoding is stable: decoding it again and
-// encoding gives the same bytes (exact money, dates and timestamps survive
-// a store-and-reload). It reports whether data decoded.
-func roundTrip[T any](t *testing.T, data []byte) (T, bool) {
-	var v T
-	if json.Unmarshal(data, &v) != nil {
-		return v, false
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("%T decoded but does not encode: %v", v, err)
-	}
-	var v2 T
-	if err := json.Unmarshal(b, &v2); err != nil {
-		t.Fatalf("%T: its own encoding does not decode: %v\n%s", v, err, b)
-	}
-	b2, err := json.Marshal(v2)
-	if err != nil || !bytes.Equal(b, b2) {
-		t.Fatalf("%T: encoding is not stable (%v):\n%s\n%s", v, err, b, b2)
-	}
-	return v, true
-}
 
 // fuzzClient is a client that never sends a request: the fuzz targets call
 // its body checks directly.
@@ -93,7 +70,7 @@ func FuzzFlinksModels(f *testing.F) {
 		resp := &transport.Response{StatusCode: 200, Prefix: data}
 		switch model % 10 {
 		case 0:
-			if d, ok := roundTrip[AccountsDetail](t, data); ok {
+			if d, ok := jsontest.RoundTrip[AccountsDetail](t, data); ok {
 				checkBodyError(t, "AccountsDetail", c.bodyError(resp, d.envelope()))
 				for _, a := range d.Accounts {
 					_ = a.Balance.Current.String()
@@ -106,11 +83,11 @@ func FuzzFlinksModels(f *testing.F) {
 				}
 			}
 		case 1:
-			if d, ok := roundTrip[AccountsSummary](t, data); ok {
+			if d, ok := jsontest.RoundTrip[AccountsSummary](t, data); ok {
 				checkBodyError(t, "AccountsSummary", c.bodyError(resp, d.envelope()))
 			}
 		case 2:
-			if r, ok := roundTrip[AuthorizeResponse](t, data); ok {
+			if r, ok := jsontest.RoundTrip[AuthorizeResponse](t, data); ok {
 				if r.NeedsMFA() {
 					answers := map[string][]string{}
 					for _, ch := range r.SecurityChallenges {
@@ -121,7 +98,7 @@ func FuzzFlinksModels(f *testing.F) {
 				checkBodyError(t, "AuthorizeResponse", c.bodyError(resp, envelope{r.HTTPStatusCode, r.FlinksCode, r.Message, r.RequestID}))
 			}
 		case 3:
-			if s, ok := roundTrip[Statements](t, data); ok {
+			if s, ok := jsontest.RoundTrip[Statements](t, data); ok {
 				checkBodyError(t, "Statements", c.bodyError(resp, s.envelope()))
 				for _, as := range s.StatementsByAccount {
 					for _, st := range as.Statements {
@@ -130,7 +107,7 @@ func FuzzFlinksModels(f *testing.F) {
 				}
 			}
 		case 4:
-			if a, ok := roundTrip[Attributes](t, data); ok {
+			if a, ok := jsontest.RoundTrip[Attributes](t, data); ok {
 				checkBodyError(t, "Attributes", c.bodyError(resp, a.envelope()))
 				for name, v := range a.Card.Values {
 					_, _ = a.Card.Amount(name)
@@ -140,22 +117,22 @@ func FuzzFlinksModels(f *testing.F) {
 				}
 			}
 		case 5:
-			if n, ok := roundTrip[NightlyRefreshStatus](t, data); ok {
+			if n, ok := jsontest.RoundTrip[NightlyRefreshStatus](t, data); ok {
 				for _, ic := range n.IneligibleCards {
 					_ = ic.Err()
 					_, _ = ic.Status()
 				}
 			}
 		case 6:
-			roundTrip[[]Institution](t, data)
-			if o, ok := roundTrip[institutionsObject](t, data); ok {
+			jsontest.RoundTrip[[]Institution](t, data)
+			if o, ok := jsontest.RoundTrip[institutionsObject](t, data); ok {
 				checkBodyError(t, "Institutions", c.bodyError(resp, envelope{o.HTTPStatusCode, o.FlinksCode, o.Message, ""}))
 			}
 			var ro routingObject
 			_ = json.Unmarshal(data, &ro)
 		case 7:
-			roundTrip[mfaQuestionsResponse](t, data)
-			roundTrip[tokenResponse](t, data)
+			jsontest.RoundTrip[mfaQuestionsResponse](t, data)
+			jsontest.RoundTrip[tokenResponse](t, data)
 		case 8:
 			w, err := ParseWebhook(data)
 			switch {
